@@ -1,0 +1,30 @@
+// oci-immutable-hook's command line (fixed: engines and tests depend on it).
+#ifndef OCI_IMMUTABLE_HOOK_CLI_H_
+#define OCI_IMMUTABLE_HOOK_CLI_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "oci/stage.h"
+
+namespace oci_immutable {
+
+struct HookArgs {
+  enum class Action { kRun, kCheckConfig, kHelp, kVersion };
+  Action action = Action::kRun;
+  std::optional<std::string> config;  // --config FILE
+  std::string check_file;             // --check-config FILE
+  Stage stage = Stage::kPrestart;
+};
+
+// argv without the program name. Errors are usage errors (exit 2).
+Result<HookArgs> ParseHookArgs(const std::vector<std::string_view>& args);
+
+extern const char kHookUsage[];
+
+}  // namespace oci_immutable
+
+#endif  // OCI_IMMUTABLE_HOOK_CLI_H_
