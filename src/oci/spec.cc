@@ -58,6 +58,7 @@ Status ReadLinux(const Json& doc, Spec& spec) {
   spec.has_uid_mappings = uid_mappings != nullptr && !uid_mappings->array().empty();
   OI_ASSIGN_OR_RETURN(const Json* seccomp, OptObject(*linux, "seccomp", "linux"));
   spec.has_seccomp = seccomp != nullptr;
+  if (seccomp != nullptr) spec.seccomp = *seccomp;
   OI_ASSIGN_OR_RETURN(const Json* namespaces, OptArray(*linux, "namespaces", "linux"));
   if (namespaces != nullptr) {
     for (size_t i = 0; i < namespaces->array().size(); ++i) {

@@ -35,6 +35,7 @@ struct Spec {
   bool has_uid_mappings = false;
   std::string mount_label;
   bool has_seccomp = false;
+  Json seccomp;  // linux.seccomp as written; null when absent
   std::map<std::string, std::string> annotations;
 
   bool HasNamespace(std::string_view type) const;

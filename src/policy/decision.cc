@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/path.h"
+#include "seccomp/profile.h"
 
 namespace oci_immutable {
 namespace {
@@ -49,6 +50,11 @@ std::vector<Violation> FindViolations(const Spec& spec) {
     out.push_back({kPrivileged, spec.bounding_capabilities
                                     ? "CAP_SYS_ADMIN is in the bounding set"
                                     : "the spec lists no capabilities, so the runtime keeps all"});
+    if (!DeniesAll(spec.seccomp)) {
+      out.push_back({kPrivilegedUnconfined,
+                     "no seccomp rule denies the mount and handle syscalls, so the container "
+                     "can undo read-only mounts"});
+    }
   }
   return out;
 }

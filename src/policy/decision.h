@@ -17,6 +17,9 @@ namespace oci_immutable {
 inline constexpr std::string_view kRootfsWritable = "rootfs-writable";
 inline constexpr std::string_view kProcSysWritable = "proc-sys-writable";
 inline constexpr std::string_view kPrivileged = "privileged";
+// Privileged, and no seccomp rules keep it from undoing the mounts (the
+// hook alone cannot; oci-immutable-runtime adds them).
+inline constexpr std::string_view kPrivilegedUnconfined = "privileged-unconfined";
 
 struct Violation {
   std::string_view name;

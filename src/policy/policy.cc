@@ -30,6 +30,9 @@ class PolicyReader {
         OI_RETURN_IF_ERROR(ReadWritablePaths(v, policy.writable_paths));
       } else if (m.first == "exempt") {
         OI_RETURN_IF_ERROR(ReadExempt(v, policy.exempt));
+      } else if (m.first == "runtime" || m.first == "hook") {
+        OI_ASSIGN_OR_RETURN(std::string path, AbsolutePath(v, m.first));
+        (m.first == "runtime" ? policy.runtime : policy.hook) = std::move(path);
       } else {
         return At(v, m.first, "unknown key");
       }
@@ -80,6 +83,14 @@ class PolicyReader {
       }
     }
     return OkStatus();
+  }
+
+  // A host executable: an absolute path.
+  Result<std::string> AbsolutePath(const Json& v, std::string_view member) const {
+    if (!v.is_string()) return WrongType(v, member, "string");
+    const std::string& raw = v.string_value();
+    if (raw.empty() || raw.front() != '/') return At(v, member, "must be an absolute path");
+    return CleanPath(raw);
   }
 
   // A container path: absolute, clean once cleaned, not "/".

@@ -41,6 +41,10 @@ struct Policy {
   std::vector<std::string> readonly_paths;
   std::vector<WritablePath> writable_paths;
   std::vector<Exemption> exempt;
+  // For oci-immutable-runtime: the real runtime and the hook it injects
+  // (absolute paths; empty: found as documented in oci-immutable-runtime(8)).
+  std::string runtime;
+  std::string hook;
 };
 
 inline constexpr std::string_view kDefaultPolicyPath = "/etc/oci-immutable/policy.json";

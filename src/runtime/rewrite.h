@@ -1,0 +1,41 @@
+// The spec rewrite the wrapper does on create and run: pure, Json in, Json
+// out. Every member it does not own survives unchanged.
+#ifndef OCI_IMMUTABLE_RUNTIME_REWRITE_H_
+#define OCI_IMMUTABLE_RUNTIME_REWRITE_H_
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "json/json.h"
+#include "policy/decision.h"
+#include "policy/identity.h"
+#include "policy/policy.h"
+#include "seccomp/profile.h"
+
+namespace oci_immutable {
+
+struct HookInjection {
+  std::string path;               // absolute path of oci-immutable-hook
+  std::vector<std::string> args;  // argv, args[0] included
+};
+
+struct RewriteResult {
+  Json spec;
+  std::vector<Violation> violations;  // found in the spec as it came
+  KubeIdentity identity;
+  bool exempt = false;
+  bool changed = false;  // false: write nothing (audit, exempt, or already done)
+  SeccompMergeReport seccomp;
+};
+
+// root.readonly = true; the policy's readonly_paths added to
+// linux.readonlyPaths; the hook made the last createContainer hook (once);
+// for privileged containers the deny rules merged into linux.seccomp. Refuses
+// a spec whose members differ only in letter case where the runtimes' JSON
+// decoders would read them as one (Go matches keys case-insensitively).
+Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const HookInjection& hook);
+
+}  // namespace oci_immutable
+
+#endif  // OCI_IMMUTABLE_RUNTIME_REWRITE_H_
