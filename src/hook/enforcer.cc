@@ -1,6 +1,8 @@
 #include "hook/enforcer.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/path.h"
 #include "mount/mountinfo.h"
@@ -30,7 +32,9 @@ Result<UniqueFd> OpenRootfsMount(const std::string& rootfs) {
   return root;
 }
 
-// mkdir -p of `path` inside the rootfs, resolving each step in it.
+// mkdir -p of `path` inside the rootfs, resolving each step in it. A new
+// directory gets its parent's owner: in a user namespace, the hook's uid 0
+// (prestart, createRuntime) would show as nobody.
 Status EnsureDirectory(const UniqueFd& root, const std::string& path) {
   std::string prefix;
   for (size_t i = 1; i <= path.size(); ++i) {
@@ -42,8 +46,14 @@ Status EnsureDirectory(const UniqueFd& root, const std::string& path) {
     if (dir.error().errno_value() != ENOENT) return std::move(dir).error();
     OI_ASSIGN_OR_RETURN(UniqueFd parent_fd, OpenInRoot(root, parent, /*directory=*/true));
     const std::string name = prefix.substr(prefix.rfind('/') + 1);
-    if (::mkdirat(parent_fd.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (::mkdirat(parent_fd.get(), name.c_str(), 0755) != 0) {
+      if (errno == EEXIST) continue;
       return ErrnoError("mkdir " + prefix + " in the rootfs");
+    }
+    OI_ASSIGN_OR_RETURN(MountFacts parent_facts, InspectMount(parent_fd));
+    if (::fchownat(parent_fd.get(), name.c_str(), parent_facts.uid, parent_facts.gid,
+                   AT_SYMLINK_NOFOLLOW) != 0) {
+      return ErrnoError("chown " + prefix + " in the rootfs");
     }
   }
   return OkStatus();
@@ -56,11 +66,13 @@ class Enforcement {
   Result<EnforceReport> Run() {
     OI_ASSIGN_OR_RETURN(UniqueFd root, OpenRootfsMount(target_.rootfs));
     OI_ASSIGN_OR_RETURN(MountFacts root_facts, InspectMount(root));
-    if (!root_facts.read_only && target_.cwd != "/") {
-      OI_RETURN_IF_ERROR_CTX(EnsureDirectory(root, target_.cwd), "process.cwd");
-    }
     for (const TmpfsMount& t : plan_.tmpfs) {
       OI_RETURN_IF_ERROR_CTX(MountWritable(root, t), "writable path " + t.path);
+    }
+    // After the tmpfs mounts: a cwd below a writable path that the runtime
+    // made already (crun, createContainer) is hidden by the new tmpfs.
+    if (!root_facts.read_only && target_.cwd != "/") {
+      OI_RETURN_IF_ERROR_CTX(EnsureDirectory(root, target_.cwd), "process.cwd");
     }
     if (!root_facts.read_only) {
       OI_RETURN_IF_ERROR_CTX(SetMountReadOnly(root, /*recursive=*/false), "rootfs " + target_.rootfs);
@@ -92,6 +104,17 @@ class Enforcement {
     OI_ASSIGN_OR_RETURN(std::optional<UniqueFd> dir, OpenOptional(root, t.path, true));
     if (!dir) return OkStatus();
     OI_ASSIGN_OR_RETURN(MountFacts facts, InspectMount(*dir));
+    // A mount below the directory (a volume the runtime placed through an
+    // image symlink, say /var/run/secrets via /var/run -> /run) would be
+    // hidden by a tmpfs: leave the path alone.
+    OI_ASSIGN_OR_RETURN(std::string where, FdPath(*dir));
+    OI_ASSIGN_OR_RETURN(const std::vector<MountEntry>* mounts, MountTable());
+    for (const MountEntry& m : *mounts) {
+      if (m.target != where && IsWithin(m.target, where)) {
+        report_.skipped.push_back({t.path, "a mount at " + m.target + " lies below it"});
+        return OkStatus();
+      }
+    }
     if (facts.mount_root) {
       if (facts.fs_type != kTmpfsMagic) {
         report_.skipped.push_back({t.path, "already a mount point in the container"});
@@ -121,6 +144,15 @@ class Enforcement {
     return OkStatus();
   }
 
+  // The mount table as it was before this run's first mount.
+  Result<const std::vector<MountEntry>*> MountTable() {
+    if (!mounts_) {
+      OI_ASSIGN_OR_RETURN(std::string text, ReadFile("/proc/self/mountinfo", kMaxMountinfoBytes));
+      OI_ASSIGN_OR_RETURN(mounts_, ParseMountinfo(text));
+    }
+    return &*mounts_;
+  }
+
   // Resolves every path afresh (so the newest mount on it is seen) and checks
   // it against /proc/self/mountinfo.
   Status Verify() {
@@ -143,6 +175,7 @@ class Enforcement {
   const EnforceTarget& target_;
   EnforceReport report_;
   std::vector<MountExpectation> expectations_;
+  std::optional<std::vector<MountEntry>> mounts_;
 };
 
 }  // namespace

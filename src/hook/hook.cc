@@ -15,6 +15,7 @@
 #include "policy/policy_file.h"
 #include "sys/file.h"
 #include "sys/namespaces.h"
+#include "sys/privileges.h"
 #include "sys/selinux.h"
 
 namespace oci_immutable {
@@ -102,6 +103,9 @@ int RunHook(const HookArgs& args, int state_fd) {
   EnforceReport report;
   Status status = OkStatus();
   if (plan.enforce) status = EnforceIn(c, plan, args.stage, report);
+  // Nothing from here on needs privilege: the log is an open descriptor.
+  Status dropped = DropAllCapabilities();
+  if (!dropped.ok() && status.ok()) status = dropped.error().Wrap("dropping capabilities");
 
   RecordContext ctx{"hook", c.state.id, std::string(StageName(args.stage)), policy->mode,
                     plan.exempt, identity};

@@ -30,7 +30,7 @@ class Builder {
   Json TakeRoot() { return std::move(root_); }
 
   int Add(Json value) {
-    value.set_offset(Offset());
+    value.set_offset(StartOf(value, Offset()));
     if (frames_.empty()) {
       root_ = std::move(value);
       return 1;
@@ -83,6 +83,27 @@ class Builder {
   }
 
   size_t Offset() const { return handle_ ? yajl_get_bytes_consumed(handle_) : 0; }
+
+  // yajl reports the offset just past the token it has read; a value's offset
+  // is that of its first byte.
+  size_t StartOf(const Json& value, size_t end) const {
+    if (end == 0 || end > text_.size()) return 0;  // a top-level scalar, read at the end
+    size_t length = 1;  // "{" or "["
+    if (value.is_null()) length = 4;
+    if (value.is_bool()) length = value.bool_value() ? 4 : 5;
+    if (value.is_number()) length = value.number_text().size();
+    if (value.is_string()) {
+      // Back to the opening quote: the first one not escaped by a backslash.
+      for (size_t q = end - 1; q-- > 0;) {
+        if (text_[q] != '"') continue;
+        size_t slashes = 0;
+        while (slashes < q && text_[q - 1 - slashes] == '\\') ++slashes;
+        if (slashes % 2 == 0) return q;
+      }
+      return 0;
+    }
+    return length <= end ? end - length : 0;
+  }
 
   int Fail(std::string message) {
     if (!error_) {
@@ -156,12 +177,15 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
 
   yajl_status status = yajl_parse(
       handle.get(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  // An error found only at the end (truncated input) is at the end: yajl's
+  // byte count then covers just its internal finishing call.
+  const bool at_end = status == yajl_status_ok;
   if (status == yajl_status_ok) status = yajl_complete_parse(handle.get());
   if (status == yajl_status_client_canceled && builder.error()) {
     return AtPosition(text, builder.error_offset(), *builder.error());
   }
   if (status != yajl_status_ok) {
-    size_t offset = yajl_get_bytes_consumed(handle.get());
+    size_t offset = at_end ? text.size() : yajl_get_bytes_consumed(handle.get());
     return AtPosition(text, offset, YajlMessage(handle.get(), text));
   }
   return builder.TakeRoot();

@@ -2,11 +2,58 @@
 #include <yajl/yajl_gen.h>
 
 #include <memory>
+#include <string_view>
 
 #include "json/json.h"
 
 namespace oci_immutable {
 namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 (RFC 3629: no overlongs,
+// no surrogates, nothing above U+10FFFF).
+size_t Utf8Length(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
+  if (c == 0xED && b(i + 1) > 0x9F) return 0;   // surrogate
+  if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
+  if (c == 0xF4 && b(i + 1) > 0x8F) return 0;   // above U+10FFFF
+  return n;
+}
+
+// Text parsed by ParseJson is valid UTF-8 already; strings built from other
+// sources (paths in error messages) may not be. Invalid bytes become U+FFFD.
+void EmitString(yajl_gen g, std::string_view s) {
+  std::string fixed;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t n = Utf8Length(s, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == s.size()) {
+    yajl_gen_string(g, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+    return;
+  }
+  fixed.assign(s.substr(0, i));
+  while (i < s.size()) {
+    size_t n = Utf8Length(s, i);
+    if (n == 0) {
+      fixed += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      fixed.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  yajl_gen_string(g, reinterpret_cast<const unsigned char*>(fixed.data()), fixed.size());
+}
 
 void Emit(yajl_gen g, const Json& v) {
   switch (v.type()) {
@@ -20,8 +67,7 @@ void Emit(yajl_gen g, const Json& v) {
       yajl_gen_number(g, v.number_text().data(), v.number_text().size());
       break;
     case Json::Type::kString:
-      yajl_gen_string(g, reinterpret_cast<const unsigned char*>(v.string_value().data()),
-                      v.string_value().size());
+      EmitString(g, v.string_value());
       break;
     case Json::Type::kArray:
       yajl_gen_array_open(g);
@@ -31,8 +77,7 @@ void Emit(yajl_gen g, const Json& v) {
     case Json::Type::kObject:
       yajl_gen_map_open(g);
       for (const Json::Member& m : v.object()) {
-        yajl_gen_string(g, reinterpret_cast<const unsigned char*>(m.first.data()),
-                        m.first.size());
+        EmitString(g, m.first);
         Emit(g, m.second);
       }
       yajl_gen_map_close(g);

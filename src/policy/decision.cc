@@ -14,7 +14,7 @@ bool Listed(const std::vector<std::string>& paths, std::string_view path) {
 
 bool MountsProc(const Spec& spec) {
   return std::any_of(spec.mounts.begin(), spec.mounts.end(), [](const SpecMount& m) {
-    return m.destination == "/proc" && m.type == "proc";
+    return m.destination == "/proc";  // a proc mount, or a bind of the host's
   });
 }
 
@@ -22,7 +22,9 @@ bool MountsProc(const Spec& spec) {
 // (the path is in a volume already), or below it (a tmpfs would hide it).
 std::string CoveredBy(const Spec& spec, const std::string& path) {
   for (const SpecMount& m : spec.mounts) {
-    if (m.destination == path) return "a " + m.type + " mount of the spec is there";
+    if (m.destination == path) {
+      return "a " + (m.type.empty() ? "" : m.type + " ") + "mount of the spec is there";
+    }
     if (IsWithin(path, m.destination) && m.destination != "/") {
       return "it lies in the spec's mount at " + m.destination;
     }

@@ -10,14 +10,14 @@ namespace {
 // The value every present key agrees on; sets conflict when they differ.
 std::string Agreed(const std::map<std::string, std::string>& annotations,
                    std::initializer_list<const char*> keys, bool& conflict) {
-  std::string value;
+  std::optional<std::string> value;  // an empty annotation counts: it disagrees too
   for (const char* key : keys) {
     auto it = annotations.find(key);
     if (it == annotations.end()) continue;
-    if (!value.empty() && it->second != value) conflict = true;
-    if (value.empty()) value = it->second;
+    if (value && it->second != *value) conflict = true;
+    if (!value) value = it->second;
   }
-  return value;
+  return value.value_or("");
 }
 
 bool Matches(const std::optional<std::string>& pattern, const std::string& value) {

@@ -122,7 +122,8 @@ class PolicyReader {
     const bool suffix_ok = digits == s.size() ||
                            (digits + 1 == s.size() && std::string_view("kmgKMG%").find(s.back()) !=
                                                           std::string_view::npos);
-    if (digits == 0 || digits > 15 || !suffix_ok) {
+    const bool zero = s.find_first_not_of('0', 0) >= digits;  // tmpfs takes 0 as "no limit"
+    if (digits == 0 || digits > 15 || !suffix_ok || zero) {
       return At(v, member, "must be a tmpfs size like \"64m\", \"1g\", \"4096k\" or \"10%\"");
     }
     return OkStatus();
@@ -204,6 +205,10 @@ Policy DefaultPolicy() {
   p.log.file = std::string(kDefaultLogFile);
   p.log.syslog = false;
   p.readonly_paths = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
+  // What podman's --read-only-tmpfs gives: the places programs expect to write.
+  for (const char* path : {"/tmp", "/var/tmp", "/run", "/var/run"}) {
+    p.writable_paths.push_back({path, std::string(kDefaultTmpfsSize)});
+  }
   return p;
 }
 

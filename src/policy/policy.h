@@ -52,7 +52,7 @@ inline constexpr std::string_view kDefaultLogFile = "/var/log/oci-immutable/viol
 inline constexpr std::string_view kDefaultTmpfsSize = "64m";
 
 // The built-in policy: enforce, log to kDefaultLogFile, the default kernel
-// paths read-only, no writable paths, no exemptions.
+// paths read-only, a tmpfs on /tmp, /var/tmp, /run and /var/run, no exemptions.
 Policy DefaultPolicy();
 
 // Parses policy text (JSON; // and /* */ comments allowed). Members absent

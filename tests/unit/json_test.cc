@@ -90,3 +90,17 @@ TEST(JsonTest, PositionOf) {
 
 }  // namespace
 }  // namespace oci_immutable
+
+namespace oci_immutable {
+namespace {
+
+TEST(JsonWriteTest, InvalidUtf8BecomesReplacementCharacter) {
+  Json o = Json::EmptyObject();
+  o.Set("path", Json::String(std::string("/a\xff/b\xc3(\xe2\x82\xac")));
+  const std::string out = WriteJson(o);
+  EXPECT_EQ(out, "{\"path\":\"/a\xEF\xBF\xBD/b\xEF\xBF\xBD(\xe2\x82\xac\"}");
+  EXPECT_TRUE(ParseJson(out).ok());
+}
+
+}  // namespace
+}  // namespace oci_immutable
