@@ -8,6 +8,7 @@ packages=(
   libyajl-dev libseccomp-dev libcap-dev libmount-dev
   libgtest-dev libgmock-dev googletest
   runc crun busybox-static util-linux jq
+  podman containerd uidmap python3
 )
 
 missing=()

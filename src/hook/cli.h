@@ -12,12 +12,20 @@
 
 namespace oci_immutable {
 
+// `scan [--pid PID | --all] [--format table|json]`: audit running containers.
+struct ScanOptions {
+  enum class Format { kTable, kJson };
+  std::optional<int> pid;  // --pid PID; without it every container (--all)
+  Format format = Format::kTable;
+};
+
 struct HookArgs {
-  enum class Action { kRun, kCheckConfig, kHelp, kVersion };
+  enum class Action { kRun, kCheckConfig, kHelp, kVersion, kScan };
   Action action = Action::kRun;
   std::optional<std::string> config;  // --config FILE
   std::string check_file;             // --check-config FILE
   Stage stage = Stage::kPrestart;
+  ScanOptions scan;                   // with kScan
 };
 
 // argv without the program name. Errors are usage errors (exit 2).

@@ -7,6 +7,7 @@
 
 #include "hook/cli.h"
 #include "hook/hook.h"
+#include "scan/scan_command.h"
 
 #ifndef OCI_IMMUTABLE_VERSION
 #define OCI_IMMUTABLE_VERSION "unknown"
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
       return CheckConfig(parsed->check_file);
     case HookArgs::Action::kRun:
       return RunHook(*parsed, STDIN_FILENO);
+    case HookArgs::Action::kScan:
+      return RunScan(parsed->scan, parsed->config);
   }
   return 2;
 }

@@ -85,6 +85,21 @@ bool Spec::IsPrivileged() const {
                      [](const std::string& name) { return IsCapSysAdmin(name); });
 }
 
+std::vector<std::string> Spec::EscapeCapabilities() const {
+  static const char* const kEscape[] = {"CAP_SYS_ADMIN", "CAP_DAC_READ_SEARCH", "CAP_SYS_MODULE",
+                                        "CAP_SYS_BOOT"};
+  std::vector<std::string> out;
+  for (const char* name : kEscape) {
+    const std::optional<int> wanted = CapabilityNumber(name);
+    const bool held =
+        !bounding_capabilities ||
+        std::any_of(bounding_capabilities->begin(), bounding_capabilities->end(),
+                    [&](const std::string& c) { return CapabilityNumber(c) == wanted; });
+    if (held) out.emplace_back(name);
+  }
+  return out;
+}
+
 Result<Spec> ReadSpec(const Json& doc) {
   if (!doc.is_object()) return TypeError("config", "object", doc);
   Spec spec;

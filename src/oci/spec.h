@@ -42,6 +42,10 @@ struct Spec {
   // CAP_SYS_ADMIN in the bounding set (or no capability list at all): what
   // NVIDIA's hook and the engines mean by a privileged container.
   bool IsPrivileged() const;
+  // The bounding capabilities that can undo read-only mounts or change the
+  // kernel (CAP_SYS_ADMIN, CAP_DAC_READ_SEARCH for open_by_handle_at,
+  // CAP_SYS_MODULE, CAP_SYS_BOOT for kexec); all four when the spec lists none.
+  std::vector<std::string> EscapeCapabilities() const;
 };
 
 constexpr JsonLimits kSpecLimits{.max_bytes = 16 << 20, .max_depth = 64};

@@ -52,11 +52,14 @@ std::vector<Violation> FindViolations(const Spec& spec) {
     out.push_back({kPrivileged, spec.bounding_capabilities
                                     ? "CAP_SYS_ADMIN is in the bounding set"
                                     : "the spec lists no capabilities, so the runtime keeps all"});
-    if (!DeniesAll(spec.seccomp)) {
-      out.push_back({kPrivilegedUnconfined,
-                     "no seccomp rule denies the mount and handle syscalls, so the container "
-                     "can undo read-only mounts"});
-    }
+  }
+  const std::vector<std::string> escape = spec.EscapeCapabilities();
+  if (!escape.empty() && !DeniesAll(spec.seccomp)) {
+    std::string caps;
+    for (const std::string& c : escape) caps += (caps.empty() ? "" : ", ") + c;
+    out.push_back({kPrivilegedUnconfined,
+                   "the container holds " + caps + " and no seccomp rule denies the mount, handle "
+                   "and module syscalls, so it can undo read-only mounts"});
   }
   return out;
 }

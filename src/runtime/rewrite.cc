@@ -2,38 +2,76 @@
 
 #include <strings.h>
 
+#include <initializer_list>
+
+#include "json/fields.h"
 #include "oci/spec.h"
 #include "seccomp/filter.h"
 
 namespace oci_immutable {
 namespace {
 
-// Go's encoding/json (runc) matches struct keys case-insensitively, so
-// {"readonly":true,"Readonly":false} reads as false there. Refuse such objects.
-Status CheckUnambiguous(const Json* obj, const std::string& where) {
+// Go's encoding/json (runc) matches struct keys case-insensitively: it reads
+// {"Readonly": false} as readonly, and of {"readonly": true, "Readonly":
+// false} the last. crun and this wrapper read keys exactly. Any key that
+// differs only in case from a field the runtime spec defines is refused, in
+// every object whose fields the wrapper reads or writes.
+Status CheckCanonical(const Json* obj, const std::string& where,
+                      std::initializer_list<std::string_view> fields) {
   if (obj == nullptr || !obj->is_object()) return OkStatus();
-  const Json::Object& members = obj->object();
-  for (size_t i = 0; i < members.size(); ++i) {
-    for (size_t j = i + 1; j < members.size(); ++j) {
-      if (strcasecmp(members[i].first.c_str(), members[j].first.c_str()) == 0) {
-        return Error((where.empty() ? "" : where + ": ") + "members \"" + members[i].first +
-                     "\" and \"" + members[j].first + "\" differ only in case");
+  for (const Json::Member& m : obj->object()) {
+    for (std::string_view field : fields) {
+      if (m.first != field && m.first.size() == field.size() &&
+          strncasecmp(m.first.data(), field.data(), field.size()) == 0) {
+        return Error((where.empty() ? "" : where + ": ") + "member \"" + m.first +
+                     "\" differs only in case from \"" + std::string(field) +
+                     "\", which runc would read in its place");
       }
     }
   }
   return OkStatus();
 }
 
-Status CheckSpecUnambiguous(const Json& doc) {
-  OI_RETURN_IF_ERROR(CheckUnambiguous(&doc, ""));
-  OI_RETURN_IF_ERROR(CheckUnambiguous(doc.Find("root"), "root"));
-  OI_RETURN_IF_ERROR(CheckUnambiguous(doc.Find("hooks"), "hooks"));
+Status CheckEach(const Json* arr, const std::string& where,
+                 std::initializer_list<std::string_view> fields) {
+  if (arr == nullptr || !arr->is_array()) return OkStatus();
+  for (size_t i = 0; i < arr->array().size(); ++i) {
+    OI_RETURN_IF_ERROR(
+        CheckCanonical(&arr->array()[i], where + "[" + std::to_string(i) + "]", fields));
+  }
+  return OkStatus();
+}
+
+Status CheckSpecCanonical(const Json& doc) {
+  OI_RETURN_IF_ERROR(CheckCanonical(&doc, "", {"ociVersion", "process", "root", "hostname",
+                                               "domainname", "mounts", "hooks", "annotations",
+                                               "linux"}));
+  OI_RETURN_IF_ERROR(CheckCanonical(doc.Find("root"), "root", {"path", "readonly"}));
+  OI_RETURN_IF_ERROR(CheckEach(doc.Find("mounts"), "mounts",
+                               {"destination", "type", "source", "options"}));
+  OI_RETURN_IF_ERROR(CheckCanonical(doc.Find("hooks"), "hooks",
+                                    {"prestart", "createRuntime", "createContainer",
+                                     "startContainer", "poststart", "poststop"}));
   const Json* process = doc.Find("process");
-  OI_RETURN_IF_ERROR(CheckUnambiguous(process, "process"));
-  if (process) OI_RETURN_IF_ERROR(CheckUnambiguous(process->Find("capabilities"), "process.capabilities"));
+  OI_RETURN_IF_ERROR(CheckCanonical(process, "process", {"cwd", "capabilities"}));
+  if (process != nullptr) {
+    OI_RETURN_IF_ERROR(CheckCanonical(process->Find("capabilities"), "process.capabilities",
+                                      {"bounding", "effective", "inheritable", "permitted",
+                                       "ambient"}));
+  }
   const Json* linux = doc.Find("linux");
-  OI_RETURN_IF_ERROR(CheckUnambiguous(linux, "linux"));
-  if (linux) OI_RETURN_IF_ERROR(CheckUnambiguous(linux->Find("seccomp"), "linux.seccomp"));
+  OI_RETURN_IF_ERROR(CheckCanonical(linux, "linux",
+                                    {"namespaces", "uidMappings", "gidMappings", "seccomp",
+                                     "maskedPaths", "readonlyPaths", "mountLabel"}));
+  if (linux == nullptr) return OkStatus();
+  const Json* seccomp = linux->Find("seccomp");
+  OI_RETURN_IF_ERROR(CheckCanonical(seccomp, "linux.seccomp",
+                                    {"defaultAction", "defaultErrnoRet", "architectures",
+                                     "flags", "listenerPath", "listenerMetadata", "syscalls"}));
+  if (seccomp != nullptr) {
+    OI_RETURN_IF_ERROR(CheckEach(seccomp->Find("syscalls"), "linux.seccomp.syscalls",
+                                 {"names", "action", "errnoRet", "args"}));
+  }
   return OkStatus();
 }
 
@@ -69,9 +107,12 @@ Json HookEntry(const HookInjection& hook) {
 }
 
 // Ours, once, last of createContainer: after CDI/GPU hooks that write into the rootfs.
-bool InjectHook(Json& doc, const HookInjection& hook) {
+// ReadSpec does not look at hooks, so their types are checked here.
+Result<bool> InjectHook(Json& doc, const HookInjection& hook) {
   Json& hooks = Member(doc, "hooks", Json::EmptyObject());
+  if (!hooks.is_object()) return TypeError("hooks", "object", hooks);
   Json& stage = Member(hooks, "createContainer", Json::EmptyArray());
+  if (!stage.is_array()) return TypeError("hooks.createContainer", "array", stage);
   const Json wanted = HookEntry(hook);
   Json::Array& list = stage.array();
   if (!list.empty() && list.back() == wanted) {
@@ -96,7 +137,7 @@ bool InjectHook(Json& doc, const HookInjection& hook) {
 }  // namespace
 
 Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const HookInjection& hook) {
-  OI_RETURN_IF_ERROR(CheckSpecUnambiguous(doc));
+  OI_RETURN_IF_ERROR(CheckSpecCanonical(doc));
   OI_ASSIGN_OR_RETURN(Spec spec, ReadSpec(doc));
   RewriteResult result;
   result.violations = FindViolations(spec);
@@ -117,8 +158,9 @@ Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const H
     }
   }
   result.changed |= AddReadonlyPaths(Member(out, "linux", Json::EmptyObject()), policy.readonly_paths);
-  result.changed |= InjectHook(out, hook);
-  if (spec.IsPrivileged()) {
+  OI_ASSIGN_OR_RETURN(bool hook_changed, InjectHook(out, hook));
+  result.changed |= hook_changed;
+  if (!spec.EscapeCapabilities().empty()) {
     Json& linux = Member(out, "linux", Json::EmptyObject());
     const Json* existing = linux.Find("seccomp");
     OI_ASSIGN_OR_RETURN_CTX(Json merged, MergeDenyRules(existing, &result.seccomp),

@@ -31,9 +31,10 @@ struct RewriteResult {
 
 // root.readonly = true; the policy's readonly_paths added to
 // linux.readonlyPaths; the hook made the last createContainer hook (once);
-// for privileged containers the deny rules merged into linux.seccomp. Refuses
-// a spec whose members differ only in letter case where the runtimes' JSON
-// decoders would read them as one (Go matches keys case-insensitively).
+// for containers holding a capability that can undo mounts (see
+// Spec::EscapeCapabilities) the deny rules merged into linux.seccomp. Refuses
+// a spec with a key that differs only in letter case from a spec field (Go's
+// JSON decoder in runc would read it as that field).
 Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const HookInjection& hook);
 
 }  // namespace oci_immutable

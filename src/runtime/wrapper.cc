@@ -140,20 +140,53 @@ Status RewriteBundle(const RuntimeCall& call, const Policy& policy,
   return OkStatus();
 }
 
+// containerd's shim and podman read a failed runtime's error from the file
+// named by --log (runc's format), not from stderr: the error goes there too.
+void AppendRuntimeLog(const RuntimeCall& call, const std::string& message) {
+  if (call.log_file.empty()) return;
+  UniqueFd fd(::open(call.log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                     0644));
+  if (!fd.valid()) return;
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  const std::string msg = std::string(kWrapperProgram) + ": " + message;
+  std::string line;
+  if (call.log_format == "json") {
+    Json record = Json::EmptyObject();
+    record.Set("level", Json::String("error"));
+    record.Set("msg", Json::String(msg));
+    record.Set("time", Json::String(FormatTime(now)));
+    line = WriteJson(record);
+  } else {
+    line = "time=\"" + FormatTime(now) + "\" level=error msg=" + WriteJson(Json::String(msg));
+  }
+  line += '\n';
+  if (::write(fd.get(), line.data(), line.size()) < 0) return;  // stderr has it anyway
+}
+
 }  // namespace
 
 int RunWrapper(const std::vector<std::string_view>& args) {
-  auto fail = [](const Error& e) {
+  Result<RuntimeCall> call = ParseRuntimeArgs(args);
+  auto fail = [&call](const Error& e) {
     std::fprintf(stderr, "%s: %s\n", kWrapperProgram, e.ToString().c_str());
+    if (call.ok()) AppendRuntimeLog(*call, e.ToString());
     return 1;
   };
+  if (!call.ok()) return fail(call.error());
   const std::optional<std::string> policy_path = Env("OCI_IMMUTABLE_CONFIG");
   Result<Policy> policy = LoadPolicy(policy_path);
-  if (!policy.ok()) return fail(policy.error().Wrap("policy"));
+  if (!policy.ok()) {
+    // create and run fail closed. Every other command (delete, kill, state)
+    // must still reach the runtime, or a bad policy would leave containers
+    // the engine cannot clean up: the built-in policy then picks the runtime.
+    if (call->SetsUpContainer()) return fail(policy.error().Wrap("policy"));
+    std::fprintf(stderr, "%s: warning: policy: %s (passing %s through)\n", kWrapperProgram,
+                 policy.error().ToString().c_str(), call->command.c_str());
+    policy = DefaultPolicy();
+  }
   Result<std::string> runtime = FindRuntime(*policy);
   if (!runtime.ok()) return fail(runtime.error());
-  Result<RuntimeCall> call = ParseRuntimeArgs(args);
-  if (!call.ok()) return fail(call.error());
   if (call->SetsUpContainer()) {
     Status s = RewriteBundle(*call, *policy, policy_path);
     if (!s.ok()) return fail(s.error().Wrap(call->command));

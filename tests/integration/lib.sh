@@ -264,19 +264,26 @@ oi_make_bundle() {
 # oi_rt RUNTIME ARGS...: run the runtime binary. crun on a hybrid-cgroup host runs
 # in a private mount namespace without /sys/fs/cgroup/unified (every call, so that
 # state/exec/kill/delete work on containers created by an earlier call).
+# OI_WRAPPER (a shell variable, e.g. `OI_WRAPPER=$OI_RUNTIME oi_run runc ...`):
+# when set, the call goes through that wrapper binary (oci-immutable-runtime)
+# with OCI_IMMUTABLE_RUNTIME naming the real runtime.
 oi_rt() {
-  local rt=$1; shift
+  local rt=$1 bin; shift
   case $rt in
-    runc) timeout "$OI_TIMEOUT" "$OI_RUNC" "$@" ;;
-    crun)
-      if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-        timeout "$OI_TIMEOUT" unshare --mount --propagation private \
-          sh -c 'umount /sys/fs/cgroup/unified && exec "$0" "$@"' "$OI_CRUN" "$@"
-      else
-        timeout "$OI_TIMEOUT" "$OI_CRUN" "$@"
-      fi ;;
+    runc) bin=$OI_RUNC ;;
+    crun) bin=$OI_CRUN ;;
     *) echo "oi_rt: unknown runtime $rt" >&2; return 2 ;;
   esac
+  local cmd=("$bin")
+  if [ -n "${OI_WRAPPER:-}" ]; then
+    cmd=(env "OCI_IMMUTABLE_RUNTIME=$(command -v "$bin")" "$OI_WRAPPER")
+  fi
+  if [ "$rt" = crun ] && mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+    timeout "$OI_TIMEOUT" unshare --mount --propagation private \
+      sh -c 'umount /sys/fs/cgroup/unified && exec "$0" "$@"' "${cmd[@]}" "$@"
+  else
+    timeout "$OI_TIMEOUT" "${cmd[@]}" "$@"
+  fi
 }
 
 oi_register() { echo "$1 $2" >>"$OI_REGISTRY.ctr"; }  # RUNTIME ID
