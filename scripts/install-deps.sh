@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   runc crun busybox-static util-linux jq
   podman containerd uidmap python3
+  selinux-policy-dev selinux-policy-default checkpolicy policycoreutils semodule-utils secilc setools
 )
 
 missing=()
