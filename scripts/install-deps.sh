@@ -5,9 +5,12 @@ set -euo pipefail
 
 packages=(
   build-essential g++ meson ninja-build pkg-config
+  clang libclang-rt-14-dev
   libyajl-dev libseccomp-dev libcap-dev libmount-dev
   libgtest-dev libgmock-dev googletest
-  runc crun busybox-static util-linux jq
+  runc crun busybox-static util-linux jq time strace
+  valgrind
+  scdoc devscripts lintian debhelper dpkg-dev
   podman containerd uidmap python3
   selinux-policy-dev selinux-policy-default checkpolicy policycoreutils semodule-utils secilc setools
 )

@@ -21,7 +21,7 @@
 namespace oci_immutable {
 namespace {
 
-constexpr size_t kMaxStateBytes = 1 << 20;
+constexpr size_t kMaxStateBytes = 16 << 20;  // as kSpecLimits: annotations come along
 
 struct Container {
   ContainerState state;
@@ -98,7 +98,8 @@ int RunHook(const HookArgs& args, int state_fd) {
   Plan plan = MakePlan(*policy, c.spec, identity);
   // Like runc and crun: a mount label means nothing while SELinux is off.
   if (!SelinuxEnabled()) plan.mount_label.clear();
-  const std::vector<Violation> violations = FindViolations(c.spec);
+  const std::vector<Violation> violations =
+      FindViolations(c.spec, policy->monitor ? policy->monitor->socket : std::string());
 
   EnforceReport report;
   Status status = OkStatus();

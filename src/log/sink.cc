@@ -52,7 +52,10 @@ void LogSink::Write(std::string_view record) {
   if (n < 0) {
     Complain("cannot write log " + path_ + ": " + std::strerror(errno));
   } else if (static_cast<size_t>(n) != record.size()) {
+    // The file system filled up mid-record. End the torn line so that the
+    // records appended once there is room again start on a line of their own.
     Complain("short write to log " + path_);
+    if (::write(fd_.get(), "\n", 1) != 1) return;
   }
 }
 

@@ -1,4 +1,4 @@
-// /proc/PID/mountinfo, parsed by util-linux libmount from text.
+// /proc/PID/mountinfo, parsed from text by libmount's rules (without libmount).
 #ifndef OCI_IMMUTABLE_MOUNT_MOUNTINFO_H_
 #define OCI_IMMUTABLE_MOUNT_MOUNTINFO_H_
 

@@ -8,7 +8,9 @@
 namespace oci_immutable {
 namespace {
 
-constexpr JsonLimits kStateLimits{.max_bytes = 1 << 20, .max_depth = 16};
+// The runtimes copy the spec's annotations into the state: allow as much as a
+// config.json may hold.
+constexpr JsonLimits kStateLimits{.max_bytes = 16 << 20, .max_depth = 16};
 
 }  // namespace
 

@@ -37,7 +37,7 @@ std::string CoveredBy(const Spec& spec, const std::string& path) {
 
 }  // namespace
 
-std::vector<Violation> FindViolations(const Spec& spec) {
+std::vector<Violation> FindViolations(const Spec& spec, std::string_view monitor_socket) {
   std::vector<Violation> out;
   if (!spec.root_readonly) {
     out.push_back({kRootfsWritable, "root.readonly is not true"});
@@ -54,7 +54,7 @@ std::vector<Violation> FindViolations(const Spec& spec) {
                                     : "the spec lists no capabilities, so the runtime keeps all"});
   }
   const std::vector<std::string> escape = spec.EscapeCapabilities();
-  if (!escape.empty() && !DeniesAll(spec.seccomp)) {
+  if (!escape.empty() && !DeniesAll(spec.seccomp, monitor_socket)) {
     std::string caps;
     for (const std::string& c : escape) caps += (caps.empty() ? "" : ", ") + c;
     out.push_back({kPrivilegedUnconfined,

@@ -26,8 +26,9 @@ struct Violation {
   std::string detail;
 };
 
-// The violations a spec carries, in a fixed order.
-std::vector<Violation> FindViolations(const Spec& spec);
+// The violations a spec carries, in a fixed order. monitor_socket: the
+// policy's oci-immutable-monitor, whose notify rules count as denying.
+std::vector<Violation> FindViolations(const Spec& spec, std::string_view monitor_socket = {});
 
 struct TmpfsMount {
   std::string path;  // container path

@@ -30,6 +30,8 @@ class PolicyReader {
         OI_RETURN_IF_ERROR(ReadWritablePaths(v, policy.writable_paths));
       } else if (m.first == "exempt") {
         OI_RETURN_IF_ERROR(ReadExempt(v, policy.exempt));
+      } else if (m.first == "monitor") {
+        OI_RETURN_IF_ERROR(ReadMonitor(v, policy.monitor));
       } else if (m.first == "runtime" || m.first == "hook") {
         OI_ASSIGN_OR_RETURN(std::string path, AbsolutePath(v, m.first));
         (m.first == "runtime" ? policy.runtime : policy.hook) = std::move(path);
@@ -82,6 +84,36 @@ class PolicyReader {
         return At(m.second, member, "unknown key");
       }
     }
+    return OkStatus();
+  }
+
+  Status ReadMonitor(const Json& v, std::optional<MonitorConfig>& out) const {
+    if (!v.is_object()) return WrongType(v, "monitor", "object");
+    MonitorConfig monitor{std::string(kDefaultMonitorSocket), MonitorFallback::kRefuse};
+    for (const Json::Member& m : v.object()) {
+      const std::string member = "monitor." + m.first;
+      if (m.first == "socket") {
+        OI_ASSIGN_OR_RETURN(monitor.socket, AbsolutePath(m.second, member));
+        // sockaddr_un.sun_path holds 108 bytes with the terminating NUL.
+        if (monitor.socket == "/" || monitor.socket.size() > 107 ||
+            monitor.socket.find('\0') != std::string::npos) {
+          return At(m.second, member, "must be a socket path of at most 107 bytes");
+        }
+      } else if (m.first == "fallback") {
+        if (!m.second.is_string()) return WrongType(m.second, member, "string");
+        if (m.second.string_value() == "refuse") {
+          monitor.fallback = MonitorFallback::kRefuse;
+        } else if (m.second.string_value() == "errno") {
+          monitor.fallback = MonitorFallback::kErrno;
+        } else {
+          return At(m.second, member,
+                    "must be \"refuse\" or \"errno\", not \"" + m.second.string_value() + "\"");
+        }
+      } else {
+        return At(m.second, member, "unknown key");
+      }
+    }
+    out = std::move(monitor);
     return OkStatus();
   }
 
@@ -198,6 +230,10 @@ class PolicyReader {
 }  // namespace
 
 std::string_view ModeName(Mode mode) { return mode == Mode::kEnforce ? "enforce" : "audit"; }
+
+std::string_view MonitorFallbackName(MonitorFallback fallback) {
+  return fallback == MonitorFallback::kRefuse ? "refuse" : "errno";
+}
 
 Policy DefaultPolicy() {
   Policy p;

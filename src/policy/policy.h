@@ -30,6 +30,20 @@ struct Exemption {
   std::optional<std::string> container_pattern;
 };
 
+// oci-immutable-monitor (oci-immutable-monitor(8)): with it, the wrapper sends
+// the deny-list syscalls to the monitor (SCMP_ACT_NOTIFY), which denies and
+// logs each attempt.
+enum class MonitorFallback {
+  kRefuse,  // the monitor does not answer at create: the create fails
+  kErrno,   // plain SCMP_ACT_ERRNO rules and a "monitor-unavailable" notice
+};
+std::string_view MonitorFallbackName(MonitorFallback fallback);
+
+struct MonitorConfig {
+  std::string socket;  // absolute, cleaned, fits in sockaddr_un
+  MonitorFallback fallback = MonitorFallback::kRefuse;
+};
+
 struct LogConfig {
   std::string file;  // empty: no file
   bool syslog = false;
@@ -45,11 +59,14 @@ struct Policy {
   // (absolute paths; empty: found as documented in oci-immutable-runtime(8)).
   std::string runtime;
   std::string hook;
+  // Present ("monitor" in the policy): the wrapper routes the deny rules to
+  // oci-immutable-monitor at monitor->socket.
+  std::optional<MonitorConfig> monitor;
 };
 
-inline constexpr std::string_view kDefaultPolicyPath = "/etc/oci-immutable/policy.json";
 inline constexpr std::string_view kDefaultLogFile = "/var/log/oci-immutable/violations.log";
 inline constexpr std::string_view kDefaultTmpfsSize = "64m";
+inline constexpr std::string_view kDefaultMonitorSocket = "/run/oci-immutable/monitor.sock";
 
 // The built-in policy: enforce, log to kDefaultLogFile, the default kernel
 // paths read-only, a tmpfs on /tmp, /var/tmp, /run and /var/run, no exemptions.

@@ -4,7 +4,13 @@
 
 #include "sys/file.h"
 
+#ifndef OCI_IMMUTABLE_POLICY_PATH
+#define OCI_IMMUTABLE_POLICY_PATH "/etc/oci-immutable/policy.json"
+#endif
+
 namespace oci_immutable {
+
+const char kDefaultPolicyPath[] = OCI_IMMUTABLE_POLICY_PATH;
 
 Result<Policy> LoadPolicyFile(const std::string& path) {
   OI_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1 << 20));

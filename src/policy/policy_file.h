@@ -10,6 +10,9 @@
 
 namespace oci_immutable {
 
+// SYSCONFDIR/oci-immutable/policy.json of the build: /etc/... for prefix /usr.
+extern const char kDefaultPolicyPath[];
+
 // An explicit file must exist and parse. Without one, kDefaultPolicyPath is
 // read if it exists, else DefaultPolicy() is used.
 Result<Policy> LoadPolicy(const std::optional<std::string>& explicit_path);

@@ -6,7 +6,6 @@
 
 #include "json/fields.h"
 #include "oci/spec.h"
-#include "seccomp/filter.h"
 
 namespace oci_immutable {
 namespace {
@@ -134,13 +133,41 @@ Result<bool> InjectHook(Json& doc, const HookInjection& hook) {
   return true;
 }
 
+// The merge options for the policy's monitor: notify when it answers, else
+// the fallback (an error for "refuse", a notice for "errno").
+Result<DenyRuleOptions> MonitorOptions(const Policy& policy, const MonitorProbe& probe,
+                                       const Json* existing, RewriteResult& result) {
+  DenyRuleOptions options;
+  if (!policy.monitor) return options;
+  options.monitor_socket = policy.monitor->socket;
+  std::string why = probe.reachable ? "" : probe.error.empty() ? "not reachable" : probe.error;
+  const Json* listener = existing != nullptr ? existing->Find("listenerPath") : nullptr;
+  if (why.empty() && listener != nullptr && !(listener->is_string() &&
+                                              listener->string_value() == options.monitor_socket)) {
+    why = "the spec names another seccomp listener (linux.seccomp.listenerPath)";
+  }
+  if (why.empty()) {
+    options.notify = true;
+    result.monitored = true;
+  } else if (policy.monitor->fallback == MonitorFallback::kRefuse) {
+    return Error("oci-immutable-monitor at " + options.monitor_socket + ": " + why +
+                 " (the policy's monitor.fallback is \"refuse\")");
+  } else {
+    result.notices.push_back({"monitor-unavailable", options.monitor_socket,
+                              why + "; the deny rules return EPERM unlogged"});
+  }
+  return options;
+}
+
 }  // namespace
 
-Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const HookInjection& hook) {
+Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const HookInjection& hook,
+                                  const MonitorProbe& monitor) {
   OI_RETURN_IF_ERROR(CheckSpecCanonical(doc));
   OI_ASSIGN_OR_RETURN(Spec spec, ReadSpec(doc));
   RewriteResult result;
-  result.violations = FindViolations(spec);
+  result.violations =
+      FindViolations(spec, policy.monitor ? policy.monitor->socket : std::string());
   result.identity = IdentityFromAnnotations(spec.annotations);
   result.exempt = IsExempt(policy.exempt, result.identity);
   result.spec = doc;
@@ -163,9 +190,10 @@ Result<RewriteResult> RewriteSpec(const Json& doc, const Policy& policy, const H
   if (!spec.EscapeCapabilities().empty()) {
     Json& linux = Member(out, "linux", Json::EmptyObject());
     const Json* existing = linux.Find("seccomp");
-    OI_ASSIGN_OR_RETURN_CTX(Json merged, MergeDenyRules(existing, &result.seccomp),
+    OI_ASSIGN_OR_RETURN(DenyRuleOptions options, MonitorOptions(policy, monitor, existing, result));
+    // MergeDenyRules compiles its result with libseccomp: what it returns loads.
+    OI_ASSIGN_OR_RETURN_CTX(Json merged, MergeDenyRules(existing, &result.seccomp, options),
                             "merging seccomp rules");
-    OI_RETURN_IF_ERROR_CTX(CompileProfile(merged), "checking the merged seccomp profile");
     if (existing == nullptr || !(*existing == merged)) {
       linux.Set("seccomp", std::move(merged));
       result.changed = true;

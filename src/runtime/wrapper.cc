@@ -18,6 +18,7 @@
 #include "runtime/args.h"
 #include "runtime/rewrite.h"
 #include "sys/file.h"
+#include "sys/unix_socket.h"
 
 #ifndef OCI_IMMUTABLE_INSTALLED_HOOK
 #define OCI_IMMUTABLE_INSTALLED_HOOK "/usr/libexec/oci/hooks.d/oci-immutable-hook"
@@ -88,7 +89,11 @@ Result<std::string> FindHook(const Policy& policy) {
 }
 
 // Writes `text` over `path` atomically: a temporary file beside it with the
-// same mode and owner, fsync, rename.
+// same mode and owner, then rename, so the runtime reads the old spec or the
+// new one, never part of one. No fsync: a bundle lives as long as its
+// container (engines write it afresh for every create, most under /run), so
+// surviving a power cut is worth nothing, and on a disk file system fsync
+// was most of the wrapper's time (bench/results/RESULTS.md).
 Status ReplaceFile(const std::string& path, const std::string& text) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return ErrnoError("stat " + path);
@@ -109,7 +114,6 @@ Status ReplaceFile(const std::string& path, const std::string& text) {
     if (n <= 0) return fail("write " + tmp);
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd.get()) != 0) return fail("fsync " + tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename " + tmp);
   return OkStatus();
 }
@@ -124,7 +128,13 @@ Status RewriteBundle(const RuntimeCall& call, const Policy& policy,
   HookInjection hook{hook_path, {"oci-immutable-hook"}};
   if (policy_path) hook.args.insert(hook.args.end(), {"--config", *policy_path});
   hook.args.push_back("createContainer");
-  OI_ASSIGN_OR_RETURN_CTX(RewriteResult result, RewriteSpec(doc, policy, hook), config);
+  MonitorProbe monitor;
+  if (policy.monitor && policy.mode == Mode::kEnforce) {
+    Status reached = CheckListener(policy.monitor->socket);
+    monitor.reachable = reached.ok();
+    if (!reached.ok()) monitor.error = reached.error().ToString();
+  }
+  OI_ASSIGN_OR_RETURN_CTX(RewriteResult result, RewriteSpec(doc, policy, hook, monitor), config);
   if (result.changed) {
     if (!Executable(hook_path)) return ErrnoError("hook " + hook_path);
     OI_RETURN_IF_ERROR(ReplaceFile(config, WriteJson(result.spec)));
@@ -137,6 +147,9 @@ Status RewriteBundle(const RuntimeCall& call, const Policy& policy,
                                       ? kActionEnforced
                                       : kActionLogged;
   for (const Violation& v : result.violations) sink.Write(ViolationRecord(ctx, now, v, action));
+  for (const RewriteNotice& n : result.notices) {
+    sink.Write(NoticeRecord(ctx, now, n.notice, n.path, n.reason));
+  }
   return OkStatus();
 }
 

@@ -7,12 +7,14 @@
 
 #include "json/fields.h"
 #include "seccomp/actions.h"
+#include "seccomp/filter.h"
 
 namespace oci_immutable {
 namespace {
 
 constexpr std::string_view kAllow = "SCMP_ACT_ALLOW";
 constexpr std::string_view kErrno = "SCMP_ACT_ERRNO";
+constexpr std::string_view kNotify = "SCMP_ACT_NOTIFY";
 
 bool InDenyList(std::string_view name) {
   const auto& list = ImmutabilityDenyList();
@@ -36,6 +38,24 @@ Status CheckArchitectures(const Json& profile) {
   OI_ASSIGN_OR_RETURN(auto arches, OptStringArray(profile, "architectures", "linux.seccomp"));
   for (const std::string& a : arches) {
     if (ArchToken(a) == 0) return Error("linux.seccomp.architectures: unknown " + a);
+  }
+  return OkStatus();
+}
+
+// listenerPath and listenerMetadata: ours set for notify, ours dropped
+// without (a listener with nothing to notify would still be connected to).
+Status SetListener(Json& profile, const DenyRuleOptions& options) {
+  OI_ASSIGN_OR_RETURN(auto path, OptString(profile, "listenerPath", "linux.seccomp"));
+  const bool ours = path && !options.monitor_socket.empty() && *path == options.monitor_socket;
+  if (options.notify) {
+    if (path && !ours) {
+      return Error("linux.seccomp.listenerPath: the spec already names the listener " + *path);
+    }
+    profile.Set("listenerPath", Json::String(options.monitor_socket));
+    profile.Set("listenerMetadata", Json::String(std::string(kListenerMetadata)));
+  } else if (ours) {
+    profile.Erase("listenerPath");
+    profile.Erase("listenerMetadata");
   }
   return OkStatus();
 }
@@ -83,9 +103,13 @@ std::vector<std::string> NativeArchitectures() {
   }
 }
 
-Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report) {
-  SeccompMergeReport local;
-  SeccompMergeReport& out = report ? *report : local;
+namespace {
+
+// MergeDenyRules without the libseccomp check.
+Result<Json> Merge(const Json* existing, SeccompMergeReport& out, const DenyRuleOptions& options) {
+  if (options.notify && options.monitor_socket.empty()) {
+    return Error("seccomp notify rules need the monitor's socket");
+  }
   Json profile;
   if (existing == nullptr || existing->is_null()) {
     profile = Json::EmptyObject();
@@ -100,6 +124,7 @@ Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report) {
   }
   OI_ASSIGN_OR_RETURN(bool default_denies, DefaultDenies(profile));
   OI_RETURN_IF_ERROR(CheckArchitectures(profile));
+  OI_RETURN_IF_ERROR(SetListener(profile, options));
   Json* syscalls = profile.Find("syscalls");
   if (syscalls == nullptr || syscalls->is_null()) {
     syscalls = &profile.Set("syscalls", Json::EmptyArray());
@@ -116,7 +141,11 @@ Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report) {
     OI_ASSIGN_OR_RETURN(auto names, OptStringArray(rule, "names", where));
     std::optional<bool> denies = ActionDenies(action.value_or(""));
     if (!denies) return Error(where + ".action: unknown action " + action.value_or("(none)"));
-    if (*denies && !HasArgs(rule)) {
+    // With notify, ERRNO rules give their names to the notify rule, and
+    // notify rules (the listener being ours) keep theirs.
+    const bool keeps = options.notify ? (*denies && *action != kErrno) || *action == kNotify
+                                      : *denies;
+    if (keeps && !HasArgs(rule)) {
       for (const std::string& n : names) {
         if (InDenyList(n)) already_denied.insert(n);
       }
@@ -127,7 +156,7 @@ Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report) {
     }
     rules.push_back(std::move(rule));
   }
-  if (!default_denies) {
+  if (!default_denies || options.notify) {
     Json names = Json::EmptyArray();
     for (std::string_view n : ImmutabilityDenyList()) {
       if (seccomp_syscall_resolve_name(std::string(n).c_str()) == __NR_SCMP_ERROR) {
@@ -140,8 +169,12 @@ Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report) {
     if (!names.array().empty()) {
       Json rule = Json::EmptyObject();
       rule.Set("names", std::move(names));
-      rule.Set("action", Json::String(std::string(kErrno)));
-      rule.Set("errnoRet", Json::Int(EPERM));
+      if (options.notify) {
+        rule.Set("action", Json::String(std::string(kNotify)));
+      } else {
+        rule.Set("action", Json::String(std::string(kErrno)));
+        rule.Set("errnoRet", Json::Int(EPERM));
+      }
       rules.push_back(std::move(rule));
     }
   }
@@ -149,12 +182,37 @@ Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report) {
   return profile;
 }
 
-bool DeniesAll(const Json& seccomp) {
+}  // namespace
+
+Result<Json> MergeDenyRules(const Json* existing, SeccompMergeReport* report,
+                            const DenyRuleOptions& options) {
+  SeccompMergeReport local;
+  OI_ASSIGN_OR_RETURN(Json profile, Merge(existing, report ? *report : local, options));
+  // What libseccomp refuses, runc and crun refuse to load: a malformed profile
+  // too (e.g. the same argument rule twice for a syscall that x86 multiplexes
+  // through socketcall, which only fails for SCMP_ARCH_X86).
+  Result<SeccompFilter> compiled = CompileProfile(profile);
+  if (!compiled.ok()) return std::move(compiled).error();
+  return profile;
+}
+
+bool DeniesAll(const Json& seccomp, std::string_view monitor_socket) {
   if (!seccomp.is_object()) return false;
-  SeccompMergeReport report;
-  Result<Json> merged = MergeDenyRules(&seccomp, &report);
+  // The merge without the libseccomp check: a profile libseccomp refuses
+  // never loads (runc and crun refuse the container), and compiling a
+  // RuntimeDefault-sized profile is most of the hook's own time (bench/).
   // Nothing to add and nothing to take away: the profile denies it all.
-  return merged.ok() && report.added.empty() && report.taken_from.empty();
+  auto unchanged = [&seccomp](const DenyRuleOptions& options) {
+    SeccompMergeReport report;
+    Result<Json> merged = Merge(&seccomp, report, options);
+    return merged.ok() && report.added.empty() && report.taken_from.empty();
+  };
+  if (unchanged({})) return true;
+  // Or every name goes to the policy's monitor, which denies it.
+  const Json* listener = seccomp.Find("listenerPath");
+  return !monitor_socket.empty() && listener != nullptr && listener->is_string() &&
+         listener->string_value() == monitor_socket &&
+         unchanged({std::string(monitor_socket), true});
 }
 
 }  // namespace oci_immutable

@@ -197,9 +197,16 @@ TEST(StateTest, DuplicateKeysRefused) {
   EXPECT_NE(s.error().message().find("duplicate key \"id\""), std::string::npos);
 }
 
-TEST(StateTest, TwoMebibytesRefused) {
+TEST(StateTest, LargeAnnotationsAcceptedUpToTheSpecLimit) {
   std::string text = R"({"id":"c","bundle":"/b","annotations":{"big":")";
   text += std::string(2 << 20, 'x');
+  text += "\"}}";
+  EXPECT_TRUE(ParseState(text).ok());
+}
+
+TEST(StateTest, SeventeenMebibytesRefused) {
+  std::string text = R"({"id":"c","bundle":"/b","annotations":{"big":")";
+  text += std::string(17 << 20, 'x');
   text += "\"}}";
   auto s = ParseState(text);
   ASSERT_FALSE(s.ok());
