@@ -2,18 +2,15 @@
 
 #include <vector>
 
+#include "base/split.h"
+
 namespace oci_immutable {
 
 std::string CleanPath(std::string_view path) {
   if (path.empty()) return ".";
   const bool absolute = path.front() == '/';
   std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    i = j + 1;
+  for (std::string_view part : Split(path, '/')) {
     if (part.empty() || part == ".") continue;
     if (part == "..") {
       if (!parts.empty() && parts.back() != "..") {

@@ -3,6 +3,8 @@
 #include <climits>
 #include <optional>
 
+#include "base/split.h"
+
 namespace oci_immutable {
 namespace {
 
@@ -160,12 +162,8 @@ bool LooksLikeMountinfo(std::string_view line) {
 bool MountEntry::read_only() const { return HasOption(vfs_options, "ro"); }
 
 bool HasOption(std::string_view options, std::string_view option) {
-  size_t i = 0;
-  while (i <= options.size()) {
-    size_t j = options.find(',', i);
-    if (j == std::string_view::npos) j = options.size();
-    if (options.substr(i, j - i) == option) return true;
-    i = j + 1;
+  for (std::string_view o : Split(options, ',')) {
+    if (o == option) return true;
   }
   return false;
 }
@@ -174,12 +172,7 @@ Result<std::vector<MountEntry>> ParseMountinfo(std::string_view text) {
   std::vector<MountEntry> out;
   std::optional<bool> mountinfo;  // decided by the first entry
   int line_number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  for (std::string_view line : Split(text, '\n')) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     while (!line.empty() && IsBlank(line.front())) line.remove_prefix(1);

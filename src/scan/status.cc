@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "base/split.h"
+
 namespace oci_immutable {
 namespace {
 
@@ -53,12 +55,7 @@ bool ProcStatus::seccomp_filter_present() const {
 Result<ProcStatus> ParseProcStatus(std::string_view text) {
   ProcStatus out;
   bool have_cap_eff = false;
-  size_t line_start = 0;
-  while (line_start < text.size()) {
-    size_t line_end = text.find('\n', line_start);
-    if (line_end == std::string_view::npos) line_end = text.size();
-    std::string_view line = text.substr(line_start, line_end - line_start);
-    line_start = line_end + 1;
+  for (std::string_view line : Split(text, '\n')) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view key = line.substr(0, colon);

@@ -1,4 +1,5 @@
 #include "base/path.h"
+#include "base/split.h"
 
 #include <gtest/gtest.h>
 
@@ -143,6 +144,22 @@ TEST(JoinPathTest, DotDotInSecondPartIsLexical) {
   EXPECT_EQ(JoinPath("/a/b", ".."), "/a");
   EXPECT_EQ(JoinPath("/a/b", "../c"), "/a/c");
   EXPECT_EQ(JoinPath("/", "../../etc"), "/etc");
+}
+
+}  // namespace
+}  // namespace oci_immutable
+
+namespace oci_immutable {
+namespace {
+
+TEST(SplitTest, Pieces) {
+  using V = std::vector<std::string_view>;
+  EXPECT_EQ(Split("", '\n'), V{});
+  EXPECT_EQ(Split("a", '\n'), V{"a"});
+  EXPECT_EQ(Split("a\n", '\n'), V{"a"});
+  EXPECT_EQ(Split("a\n\nb", '\n'), (V{"a", "", "b"}));
+  EXPECT_EQ(Split("/a//b/", '/'), (V{"", "a", "", "b"}));
+  EXPECT_EQ(Split(",", ','), V{""});
 }
 
 }  // namespace
