@@ -1,6 +1,7 @@
 #include "monitor/notifier.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <unistd.h>
 
@@ -69,6 +70,12 @@ Notifier::~Notifier() {
 }
 
 Result<std::optional<DeniedAttempt>> Notifier::DenyOne(int listener_fd) {
+  // The receive blocks when nothing is pending (a stale readiness event, a
+  // reused fd number): look first, never wait.
+  pollfd pending{listener_fd, POLLIN, 0};
+  if (::poll(&pending, 1, 0) != 1 || !(pending.revents & POLLIN)) {
+    return std::optional<DeniedAttempt>();
+  }
   // The kernel refuses a buffer that is not zeroed; libseccomp leaves it as is.
   std::memset(req_, 0, sizeof *req_);
   errno = 0;

@@ -31,7 +31,7 @@ class Notifier {
   // attempt when the answer reached the process; nullopt when there was
   // none to answer (the process was killed or interrupted, and a restarted
   // syscall comes as a new notification), so each attempt is reported once.
-  // An error means the fd is unusable.
+  // Never blocks: nothing pending is nullopt. An error means the fd is unusable.
   Result<std::optional<DeniedAttempt>> DenyOne(int listener_fd);
 
  private:

@@ -211,6 +211,10 @@ TEST(NotifierTest, DeniesAndDecodesARealAttempt) {
   EXPECT_EQ((*denied)->attempt.syscall, "umount2");
   EXPECT_EQ((*denied)->attempt.target, "/oi-unit-test-target");
   EXPECT_EQ((*denied)->attempt.flags, "0x2");
+  // Nothing else pending: an answer at once, no wait.
+  Result<std::optional<DeniedAttempt>> none = notifier->DenyOne(w.fd.get());
+  ASSERT_TRUE(none.ok()) << none.error().ToString();
+  EXPECT_FALSE(none->has_value());
   int err = 0;
   ASSERT_EQ(::read(result.get(), &err, sizeof err), static_cast<ssize_t>(sizeof err));
   EXPECT_EQ(err, EPERM);
