@@ -30,8 +30,9 @@ check: build
 	@status=0; meson test -C $(BUILD) --print-errorlogs --num-processes 2 || status=$$?; \
 	  bash scripts/test-summary.sh $(BUILD)/meson-logs/testlog.json; exit $$status
 
-# The same suite, unit and integration, built with ASan + UBSan in its own
-# directory. A sanitizer report fails the test, also from a hook that runc or
+# The same suite, unit and integration (less the "dist" suite: packaging and
+# policy builds of their own), built with ASan + UBSan in its own directory.
+# A sanitizer report fails the test, also from a hook that runc or
 # crun runs (src/base/sanitizer_defaults.cc: the environment may not reach it).
 check-sanitize: deps
 	@test -f $(ASAN_BUILD)/build.ninja || meson setup $(ASAN_BUILD) --prefix=$(PREFIX) \
@@ -39,7 +40,7 @@ check-sanitize: deps
 	ninja -C $(ASAN_BUILD)
 	@status=0; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 || status=$$?; \
+	  meson test -C $(ASAN_BUILD) --no-suite dist --print-errorlogs --num-processes 2 || status=$$?; \
 	  bash scripts/test-summary.sh $(ASAN_BUILD)/meson-logs/testlog.json; exit $$status
 
 # libFuzzer on every parser (clang, ASan + UBSan, in $(FUZZ_BUILD)), FUZZ_SECONDS
