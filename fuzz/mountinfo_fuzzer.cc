@@ -1,4 +1,5 @@
-// ParseMountinfo on arbitrary bytes: /proc/PID/mountinfo through libmount.
+// ParseMountinfo on arbitrary bytes: /proc/PID/mountinfo, which a container
+// shapes through the names of its mount points.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -10,7 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto mounts = oci_immutable::ParseMountinfo(text);
   if (!mounts.ok()) return 0;
   for (const oci_immutable::MountEntry& m : *mounts) {
-    if (m.id <= 0) __builtin_trap();  // ParseMountinfo refuses anything else
+    // ParseMountinfo refuses entries without these (only the source may be empty).
+    if (m.id <= 0 || m.root.empty() || m.target.empty() || m.fstype.empty()) __builtin_trap();
+    if (m.vfs_options.empty() || m.fs_options.empty()) __builtin_trap();
     if (oci_immutable::FindMountById(*mounts, m.id) == nullptr) __builtin_trap();
     (void)m.read_only();
   }

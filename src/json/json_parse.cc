@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "json/json.h"
+#include "json/utf8.h"
 
 namespace oci_immutable {
 namespace {
@@ -76,6 +77,14 @@ class Builder {
     return 1;
   }
 
+  int Fail(std::string message) {
+    if (!error_) {
+      error_ = std::move(message);
+      error_offset_ = Offset();
+    }
+    return 0;
+  }
+
  private:
   static Json* LastChild(Json& container) {
     if (container.is_array()) return &container.array().back();
@@ -105,14 +114,6 @@ class Builder {
     return length <= end ? end - length : 0;
   }
 
-  int Fail(std::string message) {
-    if (!error_) {
-      error_ = std::move(message);
-      error_offset_ = Offset();
-    }
-    return 0;
-  }
-
   std::string_view text_;
   const JsonLimits& limits_;
   yajl_handle handle_ = nullptr;
@@ -130,11 +131,15 @@ int OnNumber(void* ctx, const char* s, size_t len) {
   return B(ctx).Add(Json::NumberText(std::string(s, len)));
 }
 int OnString(void* ctx, const unsigned char* s, size_t len) {
-  return B(ctx).Add(Json::String(std::string(reinterpret_cast<const char*>(s), len)));
+  std::string text(reinterpret_cast<const char*>(s), len);
+  if (!IsValidUtf8(text)) return B(ctx).Fail("invalid UTF-8 in a string");
+  return B(ctx).Add(Json::String(std::move(text)));
 }
 int OnStartMap(void* ctx) { return B(ctx).Open(Json::EmptyObject()); }
 int OnMapKey(void* ctx, const unsigned char* s, size_t len) {
-  return B(ctx).Key(std::string(reinterpret_cast<const char*>(s), len));
+  std::string key(reinterpret_cast<const char*>(s), len);
+  if (!IsValidUtf8(key)) return B(ctx).Fail("invalid UTF-8 in a key");
+  return B(ctx).Key(std::move(key));
 }
 int OnEnd(void* ctx) { return B(ctx).Close(); }
 int OnStartArray(void* ctx) { return B(ctx).Open(Json::EmptyArray()); }

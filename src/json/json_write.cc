@@ -5,27 +5,10 @@
 #include <string_view>
 
 #include "json/json.h"
+#include "json/utf8.h"
 
 namespace oci_immutable {
 namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 (RFC 3629: no overlongs,
-// no surrogates, nothing above U+10FFFF).
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  }
-  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-  if (c == 0xED && b(i + 1) > 0x9F) return 0;   // surrogate
-  if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-  if (c == 0xF4 && b(i + 1) > 0x8F) return 0;   // above U+10FFFF
-  return n;
-}
 
 // Text parsed by ParseJson is valid UTF-8 already; strings built from other
 // sources (paths in error messages) may not be. Invalid bytes become U+FFFD.

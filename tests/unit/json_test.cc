@@ -57,6 +57,23 @@ TEST(JsonTest, SyntaxErrorsNamePosition) {
   }
 }
 
+// yajl's own check takes overlong forms, surrogates and code points above
+// U+10FFFF; WriteJson would turn them into U+FFFD, so a document read and
+// written again would change (found by fuzz/spec_fuzzer).
+TEST(JsonTest, RejectsUtf8ThatYajlLetsThrough) {
+  for (const char* bad : {"\"CAP_NET_\xc0\xb6ND\"", "\"/proc\xc0\xafsys\"", "[\"\xe0\x80\xaf\"]",
+                          "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xf0\x80\x80\xaf\"",
+                          "{\"\xc1\xbf\": 1}", "\"\\udc00\""}) {
+    auto doc = ParseJson(bad);
+    ASSERT_FALSE(doc.ok()) << bad;
+    EXPECT_NE(doc.error().message().find("invalid UTF-8"), std::string::npos)
+        << doc.error().message();
+  }
+  auto good = ParseJson("[\"\xc2\x80\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\", \"\\ud83d\\ude00\"]");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(ParseJson(WriteJson(*good)).value(), *good);
+}
+
 TEST(JsonTest, CommentsOnlyWhenAllowed) {
   const char* text = "// hello\n{\"a\": /* x */ 1}";
   EXPECT_FALSE(ParseJson(text).ok());
