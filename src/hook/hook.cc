@@ -105,8 +105,14 @@ int RunHook(const HookArgs& args, int state_fd) {
   Status status = OkStatus();
   if (plan.enforce) status = EnforceIn(c, plan, args.stage, report);
   // Nothing from here on needs privilege: the log is an open descriptor.
+  // Fatal only where the container is being enforced: audit mode and
+  // exempt containers never stop on the hook's own account.
   Status dropped = DropAllCapabilities();
-  if (!dropped.ok() && status.ok()) status = dropped.error().Wrap("dropping capabilities");
+  if (!dropped.ok() && plan.enforce && status.ok()) {
+    status = dropped.error().Wrap("dropping capabilities");
+  } else if (!dropped.ok()) {
+    Fail("warning: dropping capabilities: " + dropped.error().ToString());
+  }
 
   RecordContext ctx{"hook", c.state.id, std::string(StageName(args.stage)), policy->mode,
                     plan.exempt, identity};
