@@ -31,6 +31,7 @@
 
 #include "seccomp/filter.h"
 #include "seccomp/profile.h"
+#include "sys/unix_socket.h"
 
 namespace {
 
@@ -67,19 +68,7 @@ bool SendToMonitor(const char* path, int fd) {
   const std::string state = "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":" +
                             std::to_string(getpid()) +
                             ",\"metadata\":\"oci-immutable\",\"state\":{\"id\":\"monitor-bench\"}}";
-  iovec iov{const_cast<char*>(state.data()), state.size()};
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  const bool ok = sendmsg(s, &msg, 0) == static_cast<ssize_t>(state.size());
+  const bool ok = oci_immutable::SendWithFds(s, state, {fd}).ok();
   close(s);
   return ok;
 }

@@ -167,4 +167,25 @@ Result<Received> ReceiveWithFds(int fd, std::string& buffer, size_t max, size_t 
   return out;
 }
 
+Status SendWithFds(int fd, std::string_view text, const std::vector<int>& pass) {
+  iovec iov{const_cast<char*>(text.data()), text.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * pass.size()));
+  if (!pass.empty()) {
+    msg.msg_control = control.data();
+    msg.msg_controllen = control.size();
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * pass.size());
+    std::memcpy(CMSG_DATA(c), pass.data(), sizeof(int) * pass.size());
+  }
+  const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+  if (n < 0) return ErrnoError("sendmsg");
+  if (static_cast<size_t>(n) != text.size()) return Error("sendmsg: short write");
+  return OkStatus();
+}
+
 }  // namespace oci_immutable

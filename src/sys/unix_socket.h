@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -44,6 +45,11 @@ struct Received {
 // `max_fds` descriptors. Any other control message is dropped (and its fds
 // closed).
 Result<Received> ReceiveWithFds(int fd, std::string& buffer, size_t max, size_t max_fds);
+
+// The sending side, as runc and crun hand the monitor a seccomp listener: one
+// sendmsg(2) of `text` with `pass` (none or more) as SCM_RIGHTS. Used by
+// tests and benches.
+Status SendWithFds(int fd, std::string_view text, const std::vector<int>& pass);
 
 }  // namespace oci_immutable
 

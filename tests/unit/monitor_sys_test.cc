@@ -38,22 +38,9 @@ std::string State(int pid, std::string metadata = "oci-immutable") {
   return s;
 }
 
-void SendWithFds(int sock, const std::string& text, const std::vector<int>& fds) {
-  iovec iov{const_cast<char*>(text.data()), text.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  std::vector<char> control(CMSG_SPACE(sizeof(int) * (fds.empty() ? 1 : fds.size())));
-  if (!fds.empty()) {
-    msg.msg_control = control.data();
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  }
-  ASSERT_EQ(::sendmsg(sock, &msg, 0), static_cast<ssize_t>(text.size())) << std::strerror(errno);
+void SendOrFail(int sock, const std::string& text, const std::vector<int>& fds) {
+  Status sent = SendWithFds(sock, text, fds);
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
 }
 
 struct Pair {
@@ -68,7 +55,7 @@ Pair SocketPair() {
 
 ClientStep Feed(const std::string& text, const std::vector<int>& fds, bool close) {
   Pair p = SocketPair();
-  if (!text.empty()) SendWithFds(p.theirs.get(), text, fds);
+  if (!text.empty()) SendOrFail(p.theirs.get(), text, fds);
   if (close) p.theirs.Reset();
   PendingClient client{std::move(p.ours), 0, {}, {}, 0};
   return ReadClient(client);
@@ -157,25 +144,24 @@ pid_t SpawnConfined(int sock, int result, const std::string& metadata) {
   }
   const int fd = seccomp_notify_fd(ctx);
   const std::string text = State(::getpid(), metadata);
-  iovec iov{const_cast<char*>(text.data()), text.size()};
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  if (::sendmsg(sock, &msg, 0) < 0) _exit(11);
+  if (!oci_immutable::SendWithFds(sock, text, {fd}).ok()) _exit(11);
   ::close(fd);
   ::close(sock);
   const int rc = ::umount2("/oi-unit-test-target", MNT_DETACH);
   const int err = rc == 0 ? 0 : errno;
   if (::write(result, &err, sizeof err) != sizeof err) _exit(12);
   _exit(0);
+}
+
+// Reads the client (10 s at most) until it is done or rejected.
+ClientStep ReadUntilSettled(PendingClient& client) {
+  ClientStep step;
+  for (int i = 0; i < 200 && step.kind == ClientStep::kWait; ++i) {
+    pollfd pfd{client.fd.get(), POLLIN, 0};
+    ::poll(&pfd, 1, 50);
+    step = ReadClient(client);
+  }
+  return step;
 }
 
 TEST(NotifierTest, DeniesAndDecodesARealAttempt) {
@@ -187,12 +173,7 @@ TEST(NotifierTest, DeniesAndDecodesARealAttempt) {
   ::close(pipe_fds[1]);
   p.theirs.Reset();
   PendingClient client{std::move(p.ours), 0, {}, {}, 0};
-  ClientStep step;
-  for (int i = 0; i < 200 && step.kind == ClientStep::kWait; ++i) {
-    pollfd pfd{client.fd.get(), POLLIN, 0};
-    ::poll(&pfd, 1, 50);
-    step = ReadClient(client);
-  }
+  ClientStep step = ReadUntilSettled(client);
   ASSERT_EQ(step.kind, ClientStep::kDone) << step.why;
   WatchedListener& w = *step.listener;
   EXPECT_EQ(w.origin.container_id, "unit-ctr");
@@ -236,12 +217,7 @@ TEST(NotifierTest, ForeignMetadataIsRejectedAndTheListenerDies) {
   ::close(pipe_fds[1]);
   p.theirs.Reset();
   PendingClient client{std::move(p.ours), 0, {}, {}, 0};
-  ClientStep step;
-  for (int i = 0; i < 200 && step.kind == ClientStep::kWait; ++i) {
-    pollfd pfd{client.fd.get(), POLLIN, 0};
-    ::poll(&pfd, 1, 50);
-    step = ReadClient(client);
-  }
+  ClientStep step = ReadUntilSettled(client);
   EXPECT_EQ(step.kind, ClientStep::kReject);
   client.fds.clear();  // the only copy of the listener is gone
   int err = 0;
